@@ -128,6 +128,10 @@ class AirdooBooking(models.Model):
         tracking=True,
     )
     color = fields.Integer(related="accommodation_id.color")
+    webhook_event_count = fields.Integer(
+        compute="_compute_webhook_event_count",
+        groups="airdoo.group_airdoo_manager",
+    )
 
     _check_dates = models.Constraint(
         "CHECK (checkout_date > checkin_date)",
@@ -178,6 +182,15 @@ class AirdooBooking(models.Model):
     def _compute_guest_count(self):
         for booking in self:
             booking.guest_count = booking.adults + booking.children
+
+    def _compute_webhook_event_count(self):
+        counts = dict(
+            self.env["airdoo.webhook.event"]._read_group(
+                [("booking_id", "in", self.ids)], ["booking_id"], ["__count"]
+            )
+        )
+        for booking in self:
+            booking.webhook_event_count = counts.get(booking, 0)
 
     @api.depends("name", "accommodation_id")
     def _compute_display_name(self):
@@ -275,6 +288,14 @@ class AirdooBooking(models.Model):
 
     def action_reset_to_draft(self):
         self.filtered(lambda b: b.state == "cancelled").state = "draft"
+
+    def action_view_webhook_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "airdoo.airdoo_webhook_event_action"
+        )
+        action["domain"] = [("booking_id", "=", self.id)]
+        return action
 
     # ------------------------------------------------------------
     # Business methods

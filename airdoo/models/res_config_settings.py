@@ -2,9 +2,19 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..const import (
+    DEFAULT_WEBHOOK_LOG_RETENTION_DAYS,
+    DEFAULT_WEBHOOK_MAX_PAYLOAD,
     DEFAULT_WEBHOOK_SECRET_GRACE_HOURS,
+    DEFAULT_WEBHOOK_TIMESTAMP_TOLERANCE,
+    PARAM_WEBHOOK_ALLOW_UNSIGNED,
+    PARAM_WEBHOOK_LOG_RETENTION_DAYS,
+    PARAM_WEBHOOK_MAX_PAYLOAD,
     PARAM_WEBHOOK_SECRET,
+    PARAM_WEBHOOK_SECRET_GRACE_HOURS,
     PARAM_WEBHOOK_SECRET_PREVIOUS_EXPIRY,
+    PARAM_WEBHOOK_TIMESTAMP_TOLERANCE,
+    ROUTE_WEBHOOK_TEST,
+    ROUTE_WEBHOOK_UPDATE,
 )
 
 
@@ -32,17 +42,47 @@ class ResConfigSettings(models.TransientModel):
     )
     airdoo_webhook_secret_grace_hours = fields.Integer(
         string="Secret Rotation Grace Period (hours)",
-        config_parameter="airdoo.webhook_secret_grace_hours",
+        config_parameter=PARAM_WEBHOOK_SECRET_GRACE_HOURS,
         default=DEFAULT_WEBHOOK_SECRET_GRACE_HOURS,
         help="How long the previous secret stays valid after a new one is "
         "generated, so that senders can switch without rejected deliveries.",
     )
     airdoo_webhook_allow_unsigned = fields.Boolean(
         string="Accept Unsigned Webhooks While No Secret Is Set (testing only)",
-        config_parameter="airdoo.webhook_allow_unsigned",
+        config_parameter=PARAM_WEBHOOK_ALLOW_UNSIGNED,
         help="Never turn this on in production: anyone could change bookings. "
         "It has no effect once a secret exists.",
     )
+
+    airdoo_webhook_timestamp_tolerance = fields.Integer(
+        string="Timestamp Tolerance (seconds)",
+        config_parameter=PARAM_WEBHOOK_TIMESTAMP_TOLERANCE,
+        default=DEFAULT_WEBHOOK_TIMESTAMP_TOLERANCE,
+        help="A delivery whose 'timestamp' is further than this from the server "
+        "time, in the past or the future, is refused.",
+    )
+    airdoo_webhook_max_payload_bytes = fields.Integer(
+        string="Maximum Body Size (bytes)",
+        config_parameter=PARAM_WEBHOOK_MAX_PAYLOAD,
+        default=DEFAULT_WEBHOOK_MAX_PAYLOAD,
+    )
+    airdoo_webhook_log_retention_days = fields.Integer(
+        string="Keep Deliveries (days)",
+        config_parameter=PARAM_WEBHOOK_LOG_RETENTION_DAYS,
+        default=DEFAULT_WEBHOOK_LOG_RETENTION_DAYS,
+    )
+    airdoo_webhook_update_url = fields.Char(
+        string="Update URL", compute="_compute_airdoo_webhook_urls"
+    )
+    airdoo_webhook_test_url = fields.Char(
+        string="Test URL", compute="_compute_airdoo_webhook_urls"
+    )
+
+    def _compute_airdoo_webhook_urls(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for settings in self:
+            settings.airdoo_webhook_update_url = base_url + ROUTE_WEBHOOK_UPDATE
+            settings.airdoo_webhook_test_url = base_url + ROUTE_WEBHOOK_TEST
 
     @api.depends_context("uid")
     def _compute_airdoo_webhook_secret(self):
@@ -60,10 +100,24 @@ class ResConfigSettings(models.TransientModel):
             settings.airdoo_webhook_signature_enabled = bool(secret)
             settings.airdoo_webhook_previous_secret_expiry = expiry or False
 
-    @api.constrains("airdoo_webhook_secret_grace_hours")
-    def _check_airdoo_webhook_secret_grace_hours(self):
-        if any(s.airdoo_webhook_secret_grace_hours < 0 for s in self):
-            raise ValidationError(_("The grace period cannot be negative."))
+    @api.constrains(
+        "airdoo_webhook_secret_grace_hours",
+        "airdoo_webhook_timestamp_tolerance",
+        "airdoo_webhook_max_payload_bytes",
+        "airdoo_webhook_log_retention_days",
+    )
+    def _check_airdoo_webhook_numbers(self):
+        for settings in self:
+            if settings.airdoo_webhook_secret_grace_hours < 0:
+                raise ValidationError(_("The grace period cannot be negative."))
+            if settings.airdoo_webhook_timestamp_tolerance <= 0:
+                raise ValidationError(_("The timestamp tolerance must be positive."))
+            if settings.airdoo_webhook_max_payload_bytes < 1024:
+                raise ValidationError(_("The maximum body size is at least 1024 bytes."))
+            if settings.airdoo_webhook_log_retention_days <= 0:
+                raise ValidationError(
+                    _("Deliveries are kept for at least one day.")
+                )
 
     def action_airdoo_generate_webhook_secret(self):
         if not self.env.user.has_group("base.group_system"):
