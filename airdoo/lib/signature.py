@@ -8,7 +8,7 @@ as they travel. Nothing here parses the body.
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 PREFIX = "sha256="
 HEX_DIGITS = frozenset("0123456789abcdef")
@@ -112,10 +112,14 @@ def parse_timestamp(value):
     """
     if not isinstance(value, str) or len(value) > 64:
         raise ValueError(value)
+    # Python before 3.11 does not read a trailing "Z" (JavaScript's
+    # toISOString() ends with one).
+    if value[-1:] in ("Z", "z"):
+        value = value[:-1] + "+00:00"
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def timestamp_skew(value, now):

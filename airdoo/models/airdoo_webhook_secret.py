@@ -59,6 +59,13 @@ class AirdooWebhookSecret(models.AbstractModel):
         return new_secret
 
     @api.model
+    def _revoke_previous(self):
+        """Stop accepting the previous secret now, grace period or not."""
+        params = self._get_params()
+        params.set_param(PARAM_WEBHOOK_SECRET_PREVIOUS, False)
+        params.set_param(PARAM_WEBHOOK_SECRET_PREVIOUS_EXPIRY, False)
+
+    @api.model
     def _get_valid_secrets(self, now=None):
         """Return the secrets a signature may be made with, newest first.
 

@@ -2,7 +2,7 @@ import hashlib
 import hmac
 import json
 import unittest
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from odoo.addons.airdoo.lib import signature
 
@@ -20,7 +20,9 @@ class TestSignatureVerifier(unittest.TestCase):
     body = b'{"event_type":"modified","booking_id":456}'
 
     def test_valid(self):
-        check = signature.verify(self.body, "sha256=" + hex_hmac(SECRET, self.body), [SECRET])
+        check = signature.verify(
+            self.body, "sha256=" + hex_hmac(SECRET, self.body), [SECRET]
+        )
         self.assertTrue(check.ok)
         self.assertEqual(check.status, signature.VALID)
         self.assertEqual(check.secret_index, 0)
@@ -107,11 +109,15 @@ class TestSignatureVerifier(unittest.TestCase):
 
 
 class TestTimestampSkew(unittest.TestCase):
-    now = datetime(2026, 3, 15, 15, 0, 0, tzinfo=UTC)
+    now = datetime(2026, 3, 15, 15, 0, 0, tzinfo=timezone.utc)
 
     def test_skew_in_both_directions(self):
-        self.assertEqual(signature.timestamp_skew("2026-03-15T14:55:00Z", self.now), 300)
-        self.assertEqual(signature.timestamp_skew("2026-03-15T15:01:00Z", self.now), -60)
+        self.assertEqual(
+            signature.timestamp_skew("2026-03-15T14:55:00Z", self.now), 300
+        )
+        self.assertEqual(
+            signature.timestamp_skew("2026-03-15T15:01:00Z", self.now), -60
+        )
 
     def test_offsets_and_naive_values(self):
         self.assertEqual(

@@ -2,9 +2,9 @@ import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.modules import neutralize
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.airdoo.const import (
     PARAM_WEBHOOK_ALLOW_UNSIGNED,
@@ -66,9 +66,7 @@ class TestWebhookSecret(AirdooCase):
         expiry = fields.Datetime.to_datetime(
             self.params.get_param(PARAM_WEBHOOK_SECRET_PREVIOUS_EXPIRY)
         )
-        self.assertAlmostEqual(
-            (expiry - before).total_seconds(), 24 * 3600, delta=60
-        )
+        self.assertAlmostEqual((expiry - before).total_seconds(), 24 * 3600, delta=60)
         inside = before + timedelta(hours=23)
         after = before + timedelta(hours=25)
         self.assertEqual(
@@ -89,6 +87,22 @@ class TestWebhookSecret(AirdooCase):
         self.assertEqual(len(valid_at_1h), 2)
         self.assertEqual(len(valid_at_3h), 1)
 
+    def test_revoking_the_previous_secret_ends_its_grace_period(self):
+        Secret = self.env["airdoo.webhook.secret"]
+        Secret._generate()
+        new = Secret._generate()
+        self.assertEqual(len(Secret._get_valid_secrets()), 2)
+        self._settings().action_airdoo_revoke_previous_webhook_secret()
+        self.assertEqual(Secret._get_valid_secrets(), [new.encode()])
+        with self.assertRaises(AccessError):
+            self._settings().with_user(
+                self.airdoo_manager
+            ).action_airdoo_revoke_previous_webhook_secret()
+
+    def test_grace_period_below_one_hour_is_refused(self):
+        with self.assertRaises(ValidationError):
+            self._settings().write({"airdoo_webhook_secret_grace_hours": 0})
+
     def test_settings_show_previous_secret_expiry(self):
         Secret = self.env["airdoo.webhook.secret"]
         Secret._generate()
@@ -103,8 +117,12 @@ class TestWebhookSecret(AirdooCase):
         field = self.env["res.config.settings"]._fields["airdoo_webhook_secret"]
         self.assertEqual(field.groups, "base.group_system")
         with self.assertRaises(AccessError):
-            settings.with_user(self.airdoo_manager).action_airdoo_generate_webhook_secret()
-        manager_settings = self.env["res.config.settings"].with_user(self.airdoo_manager)
+            settings.with_user(
+                self.airdoo_manager
+            ).action_airdoo_generate_webhook_secret()
+        manager_settings = self.env["res.config.settings"].with_user(
+            self.airdoo_manager
+        )
         self.assertNotIn("airdoo_webhook_secret", manager_settings.fields_get())
 
     def test_unsigned_mode_is_off_by_default_and_ignored_once_a_secret_exists(self):
