@@ -12,6 +12,7 @@ accommodation's calendar in step with Airbnb, Booking.com and Vrbo.
     "website": "https://github.com/airdoo/airdoo",
     "license": "LGPL-3",
     "depends": ["mail"],
+    "external_dependencies": {"python": ["icalendar", "requests"]},
     "data": [
         "security/airdoo_security.xml",
         "security/ir.model.access.csv",
@@ -20,6 +21,7 @@ accommodation's calendar in step with Airbnb, Booking.com and Vrbo.
         "data/airdoo_webhook_user.xml",
         "views/airdoo_accommodation_views.xml",
         "views/airdoo_webhook_event_views.xml",
+        "views/airdoo_calendar_feed_views.xml",
         "views/airdoo_booking_views.xml",
         "views/res_config_settings_views.xml",
         "views/airdoo_menus.xml",

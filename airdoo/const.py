@@ -6,6 +6,12 @@ ROUTE_WEBHOOK_UPDATE = "/airdoo/webhook/update"
 ROUTE_WEBHOOK_CALENDAR_SYNC = "/airdoo/webhook/calendar_sync"
 ROUTE_WEBHOOK_TEST = "/airdoo/webhook/test"
 
+# Public iCal exports. The templates build URLs; the patterns route them.
+ROUTE_ICAL_EXPORT = "/airdoo/ical/{token}.ics"
+ROUTE_ICAL_FEED_EXPORT = "/airdoo/ical/feed/{token}.ics"
+ROUTE_ICAL_EXPORT_PATTERN = "/airdoo/ical/<string:token>.ics"
+ROUTE_ICAL_FEED_EXPORT_PATTERN = "/airdoo/ical/feed/<string:token>.ics"
+
 # Request and response headers.
 SIGNATURE_HEADER = "X-Odoo-Signature"
 SIGNATURE_PREFIX = "sha256="
@@ -21,6 +27,7 @@ PARAM_WEBHOOK_ALLOW_UNSIGNED = "airdoo.webhook_allow_unsigned"
 PARAM_WEBHOOK_TIMESTAMP_TOLERANCE = "airdoo.webhook_timestamp_tolerance"
 PARAM_WEBHOOK_MAX_PAYLOAD = "airdoo.webhook_max_payload_bytes"
 PARAM_WEBHOOK_LOG_RETENTION_DAYS = "airdoo.webhook_log_retention_days"
+PARAM_CALENDAR_SYNC_INTERVAL = "airdoo.calendar_sync_interval_minutes"
 
 # Every parameter that holds a secret: neutralized databases lose them.
 SECRET_PARAMS = (
@@ -33,6 +40,7 @@ DEFAULT_WEBHOOK_SECRET_GRACE_HOURS = 24
 DEFAULT_WEBHOOK_TIMESTAMP_TOLERANCE = 300  # seconds, both directions
 DEFAULT_WEBHOOK_MAX_PAYLOAD = 64 * 1024  # bytes
 DEFAULT_WEBHOOK_LOG_RETENTION_DAYS = 90
+DEFAULT_CALENDAR_SYNC_INTERVAL = 30  # minutes
 
 # secrets.token_urlsafe(48) gives 64 URL-safe characters (384 bits).
 WEBHOOK_SECRET_BYTES = 48

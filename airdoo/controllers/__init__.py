@@ -1,1 +1,2 @@
+from . import ical_export
 from . import main

@@ -2,7 +2,7 @@ import hashlib
 import json
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 import psycopg2
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -19,6 +19,7 @@ from ..const import (
     PARAM_WEBHOOK_MAX_PAYLOAD,
     PARAM_WEBHOOK_TIMESTAMP_TOLERANCE,
     REPLAY_HEADER,
+    ROUTE_WEBHOOK_CALENDAR_SYNC,
     ROUTE_WEBHOOK_TEST,
     ROUTE_WEBHOOK_UPDATE,
     SIGNATURE_HEADER,
@@ -30,6 +31,7 @@ from ..lib.payload import (
     check_timestamp_field,
     is_integer,
     parse_booking_update,
+    parse_calendar_sync,
     parse_json_object,
 )
 
@@ -44,6 +46,8 @@ RETRYABLE_ERRORS = (
 )
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class Delivery:
@@ -85,6 +89,18 @@ class AirdooWebhookController(http.Controller):
     )
     def webhook_update(self, **_kwargs):
         return self._serve(ROUTE_WEBHOOK_UPDATE, ("POST",), self._handle_update)
+
+    @http.route(
+        ROUTE_WEBHOOK_CALENDAR_SYNC,
+        type="http",
+        auth="public",
+        csrf=False,
+        save_session=False,
+    )
+    def webhook_calendar_sync(self, **_kwargs):
+        return self._serve(
+            ROUTE_WEBHOOK_CALENDAR_SYNC, ("POST",), self._handle_calendar_sync
+        )
 
     @http.route(
         ROUTE_WEBHOOK_TEST,
@@ -151,12 +167,28 @@ class AirdooWebhookController(http.Controller):
             lambda env: env["airdoo.webhook.service"]._apply_booking_update(update),
         )
 
+    def _handle_calendar_sync(self, delivery):
+        payload = self._authenticate(delivery)
+        if isinstance(payload.get("action"), str):
+            delivery.event_type = payload["action"]
+        if is_integer(payload.get("accommodation_id")):
+            delivery.accommodation_id = payload["accommodation_id"]
+        if replay := self._find_replay(delivery):
+            return replay
+        sync_request = parse_calendar_sync(payload)
+        return self._apply_once(
+            delivery,
+            lambda env: env["airdoo.webhook.service"]._queue_calendar_sync(
+                sync_request
+            ),
+        )
+
     def _handle_test(self, delivery):
         env = request.env
         secrets = env["airdoo.webhook.secret"]
         info = {
             "signature_required": not secrets._is_unsigned_allowed(),
-            "server_time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "server_time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "version": get_manifest("airdoo")["version"],
         }
         if request.httprequest.method == "GET":
@@ -169,6 +201,15 @@ class AirdooWebhookController(http.Controller):
             return 200, body, {}
 
         # POST: check the signature as the update route would, and tell why.
+        if request.httprequest.mimetype in FORM_MIMETYPES:
+            # Odoo decodes form bodies before any controller runs: the raw
+            # bytes, which the signature covers, are gone by now.
+            raise WebhookError(
+                415,
+                "unsupported_media_type",
+                "Form bodies cannot be checked: send the body as "
+                "'Content-Type: application/json' (or text/plain).",
+            )
         received = self._read_body(delivery)
         received_info = {
             "length": len(received),
@@ -222,7 +263,9 @@ class AirdooWebhookController(http.Controller):
         after a serialization failure, they are read from there.
         """
         httprequest = request.httprequest
-        limit = self._get_int_param(PARAM_WEBHOOK_MAX_PAYLOAD, DEFAULT_WEBHOOK_MAX_PAYLOAD)
+        limit = self._get_int_param(
+            PARAM_WEBHOOK_MAX_PAYLOAD, DEFAULT_WEBHOOK_MAX_PAYLOAD
+        )
         too_large = WebhookError(
             413,
             "payload_too_large",
@@ -272,7 +315,9 @@ class AirdooWebhookController(http.Controller):
                 if check.status == signature.MISSING
                 else "invalid_signature"
             )
-            raise WebhookError(401, code, check.message, details={"reason": check.reason})
+            raise WebhookError(
+                401, code, check.message, details={"reason": check.reason}
+            )
         delivery.signature_message = check.message
 
     def _check_body_timestamp(self, delivery):
@@ -287,7 +332,7 @@ class AirdooWebhookController(http.Controller):
         if value is None:
             return None
         try:
-            skew = signature.timestamp_skew(value, datetime.now(UTC))
+            skew = signature.timestamp_skew(value, datetime.now(timezone.utc))
         except ValueError:
             raise WebhookError(
                 400,
@@ -358,12 +403,16 @@ class AirdooWebhookController(http.Controller):
         cr = env.cr
         try:
             with cr.savepoint():
-                receipt = env["airdoo.webhook.receipt"].sudo().create(
-                    {"route": delivery.route, "key": delivery.replay_key}
+                receipt = (
+                    env["airdoo.webhook.receipt"]
+                    .sudo()
+                    .create({"route": delivery.route, "key": delivery.replay_key})
                 )
                 receipt.flush_recordset()
-                body = apply(env)
-                receipt.write({"http_status": 200, "response_body": json.dumps(body)})
+                status, body = apply(env)
+                receipt.write(
+                    {"http_status": status, "response_body": json.dumps(body)}
+                )
                 receipt.flush_recordset()
         except psycopg2.errors.UniqueViolation as error:
             if error.diag.constraint_name != "airdoo_webhook_receipt_unique_route_key":
@@ -376,7 +425,7 @@ class AirdooWebhookController(http.Controller):
                 if not receipt:
                     raise ConcurrencyError("twin delivery still in progress") from None
                 return self._receipt_response(delivery, receipt)
-        return 200, body, {}
+        return status, body, {}
 
     # ------------------------------------------------------------
     # Helpers
@@ -431,7 +480,9 @@ class AirdooWebhookController(http.Controller):
             with request.env.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 if delivery.booking_ref:
-                    booking = env["airdoo.booking"].browse(delivery.booking_ref).exists()
+                    booking = (
+                        env["airdoo.booking"].browse(delivery.booking_ref).exists()
+                    )
                     values["booking_id"] = booking.id
                     if booking and not values["accommodation_id"]:
                         values["accommodation_id"] = booking.accommodation_id.id

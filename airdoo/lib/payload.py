@@ -176,3 +176,35 @@ def check_timestamp_field(payload):
             "e.g. 2026-03-15T15:00:00Z."
         )
     return value
+
+
+CALENDAR_SYNC_ACTIONS = ("sync",)
+
+
+@dataclass(frozen=True)
+class CalendarSyncRequest:
+    """A valid body of the calendar_sync route."""
+
+    accommodation_id: int
+    action: str
+
+
+def parse_calendar_sync(payload):
+    """Validate the body of the calendar_sync route.
+
+    :param dict payload: the decoded JSON object
+    :rtype: CalendarSyncRequest
+    """
+    accommodation_id = require_id(payload, "accommodation_id")
+    action = payload.get("action")
+    if action is None:
+        raise invalid_payload("The field 'action' is required.")
+    if not isinstance(action, str):
+        raise invalid_payload("The field 'action' must be a string.")
+    if action not in CALENDAR_SYNC_ACTIONS:
+        raise invalid_payload(
+            "Unknown action '{}'. Accepted: {}.".format(
+                action[:50], ", ".join(CALENDAR_SYNC_ACTIONS)
+            )
+        )
+    return CalendarSyncRequest(accommodation_id, action)

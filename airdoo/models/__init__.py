@@ -1,5 +1,6 @@
 from . import airdoo_accommodation
 from . import airdoo_booking
+from . import airdoo_calendar_feed
 from . import airdoo_webhook_event
 from . import airdoo_webhook_receipt
 from . import airdoo_webhook_secret

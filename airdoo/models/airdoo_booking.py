@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 SOURCES = [
     ("direct", "Direct (website)"),
@@ -55,7 +55,6 @@ class AirdooBooking(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "checkin_date desc, id desc"
     _rec_names_search = ["name", "confirmation_code", "partner_id.name"]
-    _check_company_auto = True
 
     name = fields.Char(
         string="Reference",
@@ -71,7 +70,6 @@ class AirdooBooking(models.Model):
         index=True,
         ondelete="restrict",
         tracking=True,
-        check_company=True,
     )
     company_id = fields.Many2one(
         related="accommodation_id.company_id",
@@ -87,6 +85,28 @@ class AirdooBooking(models.Model):
         help="The reservation's code on the channel it came from.",
     )
     source = fields.Selection(SOURCES, required=True, default="manual", tracking=True)
+    booking_type = fields.Selection(
+        [("stay", "Stay"), ("block", "Blocked dates")],
+        string="Type",
+        required=True,
+        default="stay",
+        help="Blocked dates hold nights without a guest, such as a channel's "
+        "'Not available' days or the owner's own use.",
+    )
+    feed_id = fields.Many2one(
+        "airdoo.calendar.feed",
+        string="Imported From",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        copy=False,
+    )
+    external_uid = fields.Char(
+        string="Event UID",
+        readonly=True,
+        copy=False,
+        help="The UID of the calendar event this booking was imported from.",
+    )
     checkin_date = fields.Date(string="Check-in", required=True, tracking=True)
     checkout_date = fields.Date(
         string="Check-out",
@@ -133,6 +153,10 @@ class AirdooBooking(models.Model):
         groups="airdoo.group_airdoo_manager",
     )
 
+    _unique_feed_event = models.Constraint(
+        "UNIQUE (feed_id, external_uid)",
+        "A calendar event is imported once per feed.",
+    )
     _check_dates = models.Constraint(
         "CHECK (checkout_date > checkin_date)",
         "The check-out date must be after the check-in date.",
@@ -247,7 +271,9 @@ class AirdooBooking(models.Model):
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == _("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("airdoo.booking")
-            if vals.get("state", "draft") != "cancelled":
+            if vals.get("state", "draft") != "cancelled" and not self.env.context.get(
+                "airdoo_overlap_checked"
+            ):
                 self._raise_if_overlapping(
                     vals.get("accommodation_id"),
                     vals.get("checkin_date"),
@@ -256,11 +282,15 @@ class AirdooBooking(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if OVERLAP_FIELDS.intersection(vals):
+        if OVERLAP_FIELDS.intersection(vals) and not self.env.context.get(
+            "airdoo_overlap_checked"
+        ):
             for booking in self:
                 if vals.get("state", booking.state) == "cancelled":
                     continue
-                accommodation = vals.get("accommodation_id", booking.accommodation_id.id)
+                accommodation = vals.get(
+                    "accommodation_id", booking.accommodation_id.id
+                )
                 self._raise_if_overlapping(
                     accommodation,
                     vals.get("checkin_date", booking.checkin_date),
@@ -326,7 +356,9 @@ class AirdooBooking(models.Model):
         )
 
     @api.model
-    def _raise_if_overlapping(self, accommodation_id, checkin, checkout, exclude_ids=()):
+    def _raise_if_overlapping(
+        self, accommodation_id, checkin, checkout, exclude_ids=()
+    ):
         """Name the clashing booking before PostgreSQL refuses the row.
 
         The exclusion constraint stays the guarantee; this check only gives a
@@ -347,6 +379,36 @@ class AirdooBooking(models.Model):
                     reference=clash.name,
                 )
             )
+
+    @api.model
+    def _next_references(self, count):
+        """Draw ``count`` booking references at once, for bulk imports."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search([("code", "=", "airdoo.booking")], limit=1)
+        )
+        if (
+            count < 2
+            or not sequence
+            or sequence.implementation != "standard"
+            or sequence.use_date_range
+        ):
+            Sequence = self.env["ir.sequence"]
+            return [Sequence.next_by_code("airdoo.booking") for _i in range(count)]
+        # A standard sequence is a PostgreSQL sequence: one round trip for all.
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [
+            f"{prefix}{number:0{sequence.padding}d}{suffix}"
+            for (number,) in self.env.cr.fetchall()
+        ]
 
     @api.model
     def _cron_mark_completed(self):

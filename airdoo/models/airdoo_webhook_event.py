@@ -82,7 +82,9 @@ class AirdooWebhookEvent(models.Model):
         limit = fields.Datetime.now() - timedelta(days=days)
         old_events = self.sudo().search([("create_date", "<", limit)])
         old_receipts = (
-            self.env["airdoo.webhook.receipt"].sudo().search([("create_date", "<", limit)])
+            self.env["airdoo.webhook.receipt"]
+            .sudo()
+            .search([("create_date", "<", limit)])
         )
         count = len(old_events)
         old_events.unlink()

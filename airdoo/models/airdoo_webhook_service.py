@@ -47,7 +47,7 @@ class AirdooWebhookService(models.AbstractModel):
         """Apply a validated update to its booking.
 
         :param update: a :class:`~odoo.addons.airdoo.lib.payload.BookingUpdate`
-        :return: the success body of the update route
+        :return: the HTTP status and body of the answer
         """
         booking = self._get_booking(update.booking_id)
         if update.event_type == EVENT_CANCELLED:
@@ -56,12 +56,42 @@ class AirdooWebhookService(models.AbstractModel):
         else:
             updated = self._modify(booking, update.new_data, update.reason)
             message = "Booking updated" if updated else "Booking unchanged"
-        return {
+        return 200, {
             "success": True,
             "updated": updated,
             "message": message,
             "booking_id": booking.id,
             "new_status": booking.state,
+        }
+
+    @api.model
+    def _queue_calendar_sync(self, sync_request):
+        """Queue a sync of an accommodation's calendar feeds.
+
+        :param sync_request: a
+            :class:`~odoo.addons.airdoo.lib.payload.CalendarSyncRequest`
+        :return: the HTTP status and body of the answer
+        """
+        accommodation_id = sync_request.accommodation_id
+        accommodation = self.env["airdoo.accommodation"].search(
+            [("id", "=", accommodation_id)]
+        )
+        if not accommodation:
+            raise WebhookError(
+                404,
+                "accommodation_not_found",
+                f"No accommodation with id {accommodation_id}.",
+            )
+        feeds = accommodation.feed_ids.filtered("active")
+        if feeds:
+            # The technical user may read accommodations, not edit them:
+            # queuing only flips the sync flag and wakes the cron.
+            accommodation.sudo()._request_calendar_sync()
+        return 202, {
+            "success": True,
+            "accommodation_id": accommodation.id,
+            "status": "queued",
+            "feeds": len(feeds),
         }
 
     # ------------------------------------------------------------

@@ -13,7 +13,9 @@ class ResCompany(models.Model):
     def _airdoo_grant_webhook_user(self):
         """Let AirDoo's technical user apply deliveries in these companies
         (all companies when called on an empty recordset)."""
-        webhook_user = self.env.ref("airdoo.user_airdoo_webhook", raise_if_not_found=False)
+        webhook_user = self.env.ref(
+            "airdoo.user_airdoo_webhook", raise_if_not_found=False
+        )
         if not webhook_user:
             return
         companies = self or self.sudo().search([])

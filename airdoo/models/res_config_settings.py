@@ -2,10 +2,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..const import (
+    DEFAULT_CALENDAR_SYNC_INTERVAL,
     DEFAULT_WEBHOOK_LOG_RETENTION_DAYS,
     DEFAULT_WEBHOOK_MAX_PAYLOAD,
     DEFAULT_WEBHOOK_SECRET_GRACE_HOURS,
     DEFAULT_WEBHOOK_TIMESTAMP_TOLERANCE,
+    PARAM_CALENDAR_SYNC_INTERVAL,
     PARAM_WEBHOOK_ALLOW_UNSIGNED,
     PARAM_WEBHOOK_LOG_RETENTION_DAYS,
     PARAM_WEBHOOK_MAX_PAYLOAD,
@@ -71,6 +73,11 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=PARAM_WEBHOOK_LOG_RETENTION_DAYS,
         default=DEFAULT_WEBHOOK_LOG_RETENTION_DAYS,
     )
+    airdoo_calendar_sync_interval = fields.Integer(
+        string="Calendar Sync Interval (minutes)",
+        config_parameter=PARAM_CALENDAR_SYNC_INTERVAL,
+        default=DEFAULT_CALENDAR_SYNC_INTERVAL,
+    )
     airdoo_webhook_update_url = fields.Char(
         string="Update URL", compute="_compute_airdoo_webhook_urls"
     )
@@ -108,16 +115,50 @@ class ResConfigSettings(models.TransientModel):
     )
     def _check_airdoo_webhook_numbers(self):
         for settings in self:
-            if settings.airdoo_webhook_secret_grace_hours < 0:
-                raise ValidationError(_("The grace period cannot be negative."))
+            # Zero cannot be stored in a setting (it reads back as the
+            # default): "Revoke Previous Secret" ends a grace period at once.
+            if settings.airdoo_webhook_secret_grace_hours < 1:
+                raise ValidationError(
+                    _(
+                        "The grace period is at least one hour. To stop accepting "
+                        "the previous secret at once, use Revoke Previous Secret."
+                    )
+                )
             if settings.airdoo_webhook_timestamp_tolerance <= 0:
                 raise ValidationError(_("The timestamp tolerance must be positive."))
             if settings.airdoo_webhook_max_payload_bytes < 1024:
-                raise ValidationError(_("The maximum body size is at least 1024 bytes."))
-            if settings.airdoo_webhook_log_retention_days <= 0:
                 raise ValidationError(
-                    _("Deliveries are kept for at least one day.")
+                    _("The maximum body size is at least 1024 bytes.")
                 )
+            if settings.airdoo_calendar_sync_interval < 5:
+                raise ValidationError(
+                    _("Calendars are synced at most every 5 minutes.")
+                )
+            if settings.airdoo_webhook_log_retention_days <= 0:
+                raise ValidationError(_("Deliveries are kept for at least one day."))
+
+    def set_values(self):
+        result = super().set_values()
+        # The interval lives in the cron itself, which runs the syncs.
+        cron = self.env.ref(
+            "airdoo.ir_cron_airdoo_calendar_sync", raise_if_not_found=False
+        )
+        if cron and self.airdoo_calendar_sync_interval:
+            cron.sudo().write(
+                {
+                    "interval_number": self.airdoo_calendar_sync_interval,
+                    "interval_type": "minutes",
+                }
+            )
+        return result
+
+    def action_airdoo_revoke_previous_webhook_secret(self):
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(
+                _("Only system administrators can revoke the webhook secret.")
+            )
+        self.env["airdoo.webhook.secret"]._revoke_previous()
+        return True
 
     def action_airdoo_generate_webhook_secret(self):
         if not self.env.user.has_group("base.group_system"):

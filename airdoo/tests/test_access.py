@@ -9,7 +9,9 @@ class TestAccessRights(AirdooCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.employee = new_test_user(cls.env, login="plain_employee", groups="base.group_user")
+        cls.employee = new_test_user(
+            cls.env, login="plain_employee", groups="base.group_user"
+        )
         cls.booking = cls.env["airdoo.booking"].create(
             {
                 "accommodation_id": cls.accommodation.id,
@@ -20,7 +22,9 @@ class TestAccessRights(AirdooCase):
 
     def test_user_reads_accommodations_but_cannot_change_them(self):
         Accommodation = self.env["airdoo.accommodation"].with_user(self.airdoo_user)
-        self.assertEqual(Accommodation.browse(self.accommodation.id).name, "Test Cottage")
+        self.assertEqual(
+            Accommodation.browse(self.accommodation.id).name, "Test Cottage"
+        )
         with self.assertRaises(AccessError):
             Accommodation.create({"name": "Not mine to add"})
         with self.assertRaises(AccessError):

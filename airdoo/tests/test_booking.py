@@ -85,10 +85,10 @@ class TestBookingRules(AirdooCase):
                 self.env.cr.execute(
                     """
                     INSERT INTO airdoo_booking (name, accommodation_id, company_id,
-                        currency_id, source, state, checkin_date, checkout_date,
-                        adults, children, babies, guest_count)
+                        currency_id, source, booking_type, state, checkin_date,
+                        checkout_date, adults, children, babies, guest_count)
                     SELECT 'RAW', accommodation_id, company_id, currency_id,
-                        'manual', 'confirmed', %s, %s, 1, 0, 0, 1
+                        'manual', 'stay', 'confirmed', %s, %s, 1, 0, 0, 1
                     FROM airdoo_booking WHERE id = %s
                     """,
                     (self.day(3), self.day(6), existing.id),

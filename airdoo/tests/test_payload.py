@@ -14,7 +14,9 @@ class TestPayloadParsing(unittest.TestCase):
     def assertRefused(self, status, code, call, *args, mentions=None):
         with self.assertRaises(WebhookError) as caught:
             call(*args)
-        self.assertEqual((caught.exception.status, caught.exception.code), (status, code))
+        self.assertEqual(
+            (caught.exception.status, caught.exception.code), (status, code)
+        )
         if mentions:
             self.assertIn(mentions, caught.exception.message)
         return caught.exception
@@ -56,11 +58,17 @@ class TestPayloadParsing(unittest.TestCase):
 
     def test_required_fields_are_named(self):
         self.assertRefused(
-            400, "invalid_payload", parse_booking_update, {"booking_id": 1},
+            400,
+            "invalid_payload",
+            parse_booking_update,
+            {"booking_id": 1},
             mentions="event_type",
         )
         self.assertRefused(
-            400, "invalid_payload", parse_booking_update, {"event_type": "modified"},
+            400,
+            "invalid_payload",
+            parse_booking_update,
+            {"event_type": "modified"},
             mentions="booking_id",
         )
 
@@ -74,12 +82,19 @@ class TestPayloadParsing(unittest.TestCase):
             ({"event_type": "modified", "booking_id": 1, "new_data": []}, "new_data"),
             ({"event_type": "modified", "booking_id": 1, "reason": 5}, "reason"),
             (
-                {"event_type": "modified", "booking_id": 1, "new_data": {"adults": "2"}},
+                {
+                    "event_type": "modified",
+                    "booking_id": 1,
+                    "new_data": {"adults": "2"},
+                },
                 "adults",
             ),
             (
-                {"event_type": "modified", "booking_id": 1,
-                 "new_data": {"checkin_date": 20260401}},
+                {
+                    "event_type": "modified",
+                    "booking_id": 1,
+                    "new_data": {"checkin_date": 20260401},
+                },
                 "checkin_date",
             ),
             (
@@ -108,8 +123,14 @@ class TestPayloadParsing(unittest.TestCase):
             ({"checkin_date": "2026-02-30"}, "checkin_date"),
             ({"checkout_date": "2026-13-01"}, "checkout_date"),
             ({"checkin_date": "01/04/2026"}, "checkin_date"),
-            ({"checkin_date": "2026-04-05", "checkout_date": "2026-04-05"}, "checkout_date"),
-            ({"checkin_date": "2026-04-05", "checkout_date": "2026-04-01"}, "checkout_date"),
+            (
+                {"checkin_date": "2026-04-05", "checkout_date": "2026-04-05"},
+                "checkout_date",
+            ),
+            (
+                {"checkin_date": "2026-04-05", "checkout_date": "2026-04-01"},
+                "checkout_date",
+            ),
             ({"adults": -1}, "adults"),
             ({"guest_count": 100000}, "guest_count"),
             ({"price": 100}, "price"),

@@ -1,7 +1,7 @@
 import hashlib
 import hmac
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -27,7 +27,7 @@ def sign(body, secret=SECRET):
 
 
 def now_iso(offset_seconds=0):
-    moment = datetime.now(UTC) + timedelta(seconds=offset_seconds)
+    moment = datetime.now(timezone.utc) + timedelta(seconds=offset_seconds)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -70,8 +70,16 @@ class WebhookCase(HttpCase):
     def day(self, offset):
         return (self.start + timedelta(days=offset)).isoformat()
 
-    def post(self, payload=None, body=None, secret=SECRET, headers=None, signed=True,
-             route=ROUTE_WEBHOOK_UPDATE, content_type="application/json"):
+    def post(
+        self,
+        payload=None,
+        body=None,
+        secret=SECRET,
+        headers=None,
+        signed=True,
+        route=ROUTE_WEBHOOK_UPDATE,
+        content_type="application/json",
+    ):
         if body is None:
             body = json.dumps(payload).encode()
         all_headers = {"Content-Type": content_type}
@@ -96,8 +104,16 @@ class WebhookCase(HttpCase):
         )
         return {
             "bookings": bookings.read(
-                ["checkin_date", "checkout_date", "state", "guest_count", "adults",
-                 "children", "babies", "notes"]
+                [
+                    "checkin_date",
+                    "checkout_date",
+                    "state",
+                    "guest_count",
+                    "adults",
+                    "children",
+                    "babies",
+                    "notes",
+                ]
             ),
             "messages": self.env["mail.message"].search_count(
                 [("model", "=", "airdoo.booking"), ("res_id", "in", bookings.ids)]
@@ -142,7 +158,7 @@ class TestWebhookErrors(WebhookCase):
 
     def test_401_invalid_signature(self):
         body = json.dumps(self.update(new_data={"notes": "x"})).encode()
-        digest = sign(body)[len("sha256="):]
+        digest = sign(body)[len("sha256=") :]
         cases = {
             "bad_prefix": "sha1=" + digest,
             "wrong_length": "sha256=" + digest[:40],
@@ -151,7 +167,10 @@ class TestWebhookErrors(WebhookCase):
         for reason, header in cases.items():
             with self.subTest(reason=reason):
                 error = self.assertRefusedUnchanged(
-                    401, "invalid_signature", body=body, signed=False,
+                    401,
+                    "invalid_signature",
+                    body=body,
+                    signed=False,
                     headers={SIGNATURE_HEADER: header},
                 )
                 self.assertEqual(error["reason"], reason)
@@ -162,7 +181,10 @@ class TestWebhookErrors(WebhookCase):
         body = json.dumps(self.update(new_data={"notes": "x"})).encode()
         tampered = body.replace(b'"x"', b'"y"')
         self.assertRefusedUnchanged(
-            401, "invalid_signature", body=tampered, signed=False,
+            401,
+            "invalid_signature",
+            body=tampered,
+            signed=False,
             headers={SIGNATURE_HEADER: sign(body)},
         )
 
@@ -201,7 +223,9 @@ class TestWebhookErrors(WebhookCase):
         ]
         for payload, field in cases:
             with self.subTest(payload=payload):
-                error = self.assertRefusedUnchanged(400, "invalid_payload", payload=payload)
+                error = self.assertRefusedUnchanged(
+                    400, "invalid_payload", payload=payload
+                )
                 self.assertIn(field, error["message"])
 
     def test_400_unknown_event_type(self):
@@ -243,7 +267,9 @@ class TestWebhookErrors(WebhookCase):
         for content_type in ("text/plain", "application/x-www-form-urlencoded"):
             with self.subTest(content_type=content_type):
                 self.assertRefusedUnchanged(
-                    415, "unsupported_media_type", payload=self.update(),
+                    415,
+                    "unsupported_media_type",
+                    payload=self.update(),
                     content_type=content_type,
                 )
 
@@ -251,7 +277,10 @@ class TestWebhookErrors(WebhookCase):
         cases = [
             ({"checkin_date": "2026-02-30"}, "checkin_date"),
             ({"checkout_date": self.day(-5)}, "check-out"),
-            ({"checkin_date": self.day(1), "checkout_date": self.day(1)}, "checkout_date"),
+            (
+                {"checkin_date": self.day(1), "checkout_date": self.day(1)},
+                "checkout_date",
+            ),
             ({"guest_count": 9}, "at most 4 guests"),
             ({"adults": -2}, "adults"),
             ({"price": 120}, "price"),
@@ -309,7 +338,9 @@ class TestWebhookUpdates(WebhookCase):
         self.assertEqual((self.booking.adults, self.booking.guest_count), (3, 4))
         self.assertEqual(self.booking.state, "modified")
         # exactly one chatter message, by the technical user, with the reason
-        new_messages = self.booking.message_ids[: len(self.booking.message_ids) - messages_before]
+        new_messages = self.booking.message_ids[
+            : len(self.booking.message_ids) - messages_before
+        ]
         self.assertEqual(len(new_messages), 1)
         message = new_messages
         self.assertEqual(message.author_id, self.webhook_user.partner_id)
@@ -350,7 +381,9 @@ class TestWebhookUpdates(WebhookCase):
         self.assertEqual(after["messages"], before["messages"])
 
     def test_cancelled_frees_the_dates(self):
-        response = self.post(self.update(event_type="cancelled", reason="Flight cancelled"))
+        response = self.post(
+            self.update(event_type="cancelled", reason="Flight cancelled")
+        )
         self.assertEqual(response.status_code, 200)
         body = response.json()
         self.assertEqual((body["updated"], body["new_status"]), (True, "cancelled"))
@@ -376,7 +409,9 @@ class TestWebhookUpdates(WebhookCase):
 
     def test_any_whitespace_and_key_order_verifies(self):
         payload = self.update(new_data={"notes": "Ünïcode – “quotes” ✓"})
-        body = json.dumps(payload, indent=4, sort_keys=True, ensure_ascii=False).encode()
+        body = json.dumps(
+            payload, indent=4, sort_keys=True, ensure_ascii=False
+        ).encode()
         response = self.post(body=body)
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(self.booking.notes, "Ünïcode – “quotes” ✓")
@@ -394,12 +429,18 @@ class TestWebhookUpdates(WebhookCase):
         new_secret = secrets_model._generate()
         response = self.post(self.update(new_data={"guest_count": 3}), secret=SECRET)
         self.assertEqual(response.status_code, 200, response.text)
-        response = self.post(self.update(new_data={"guest_count": 4}), secret=new_secret)
+        response = self.post(
+            self.update(new_data={"guest_count": 4}), secret=new_secret
+        )
         self.assertEqual(response.status_code, 200, response.text)
         # once the grace period is over, the old secret is refused
-        self.params.set_param(PARAM_WEBHOOK_SECRET_PREVIOUS_EXPIRY, "2000-01-01 00:00:00")
+        self.params.set_param(
+            PARAM_WEBHOOK_SECRET_PREVIOUS_EXPIRY, "2000-01-01 00:00:00"
+        )
         with mute_logger(CONTROLLER_LOGGER):
-            response = self.post(self.update(new_data={"guest_count": 2}), secret=SECRET)
+            response = self.post(
+                self.update(new_data={"guest_count": 2}), secret=SECRET
+            )
         self.assertError(response, 401, "invalid_signature")
 
     def test_unsigned_mode(self):
@@ -446,7 +487,9 @@ class TestWebhookReplay(WebhookCase):
 
     def test_refused_delivery_can_be_sent_again(self):
         body = json.dumps(
-            self.update(new_data={"checkin_date": self.day(9), "checkout_date": self.day(12)})
+            self.update(
+                new_data={"checkin_date": self.day(9), "checkout_date": self.day(12)}
+            )
         ).encode()
         with mute_logger(CONTROLLER_LOGGER):
             self.assertEqual(self.post(body=body).status_code, 409)
@@ -466,18 +509,24 @@ class TestWebhookTestRoute(WebhookCase):
         self.assertIs(body["signature_required"], True)
         self.assertEqual(body["version"], "19.0.1.0.0")
         server_time = datetime.fromisoformat(body["server_time"])
-        self.assertLess(abs((datetime.now(UTC) - server_time).total_seconds()), 60)
+        self.assertLess(
+            abs((datetime.now(timezone.utc) - server_time).total_seconds()), 60
+        )
         self.assertNotIn("Set-Cookie", response.headers)
 
     def test_get_without_secret_in_unsigned_mode(self):
         self.params.set_param(PARAM_WEBHOOK_SECRET, False)
         self.params.set_param(PARAM_WEBHOOK_ALLOW_UNSIGNED, True)
-        self.assertIs(self.url_open(ROUTE_WEBHOOK_TEST).json()["signature_required"], False)
+        self.assertIs(
+            self.url_open(ROUTE_WEBHOOK_TEST).json()["signature_required"], False
+        )
 
     def test_post_verified(self):
         before = self.snapshot()
         body = b'{"hello": "world", "timestamp": "%s"}' % now_iso(-30).encode()
-        response = self.post(body=body, route=ROUTE_WEBHOOK_TEST, content_type="text/plain")
+        response = self.post(
+            body=body, route=ROUTE_WEBHOOK_TEST, content_type="text/plain"
+        )
         self.assertEqual(response.status_code, 200, response.text)
         result = response.json()
         self.assertIs(result["verified"], True)
@@ -499,7 +548,10 @@ class TestWebhookTestRoute(WebhookCase):
                 headers = {SIGNATURE_HEADER: header} if header else {}
                 with mute_logger(CONTROLLER_LOGGER):
                     response = self.post(
-                        body=body, route=ROUTE_WEBHOOK_TEST, signed=False, headers=headers
+                        body=body,
+                        route=ROUTE_WEBHOOK_TEST,
+                        signed=False,
+                        headers=headers,
                     )
                 self.assertEqual(response.status_code, 401)
                 error = response.json()["error"]
@@ -511,6 +563,17 @@ class TestWebhookTestRoute(WebhookCase):
                 )
                 self.assertNotIn(sign(body)[7:], response.text)
                 self.assertNotIn(SECRET, response.text)
+
+    def test_post_form_body_is_refused_clearly(self):
+        body = b"a=1&b=2"
+        with mute_logger(CONTROLLER_LOGGER):
+            response = self.post(
+                body=body,
+                route=ROUTE_WEBHOOK_TEST,
+                content_type="application/x-www-form-urlencoded",
+            )
+        error = self.assertError(response, 415, "unsupported_media_type")
+        self.assertIn("application/json", error["message"])
 
     def test_post_reports_timestamp_skew(self):
         body = json.dumps({"timestamp": now_iso(-1000)}).encode()
@@ -526,4 +589,6 @@ class TestWebhookTestRoute(WebhookCase):
         self.url_open(ROUTE_WEBHOOK_TEST)
         with mute_logger(CONTROLLER_LOGGER):
             self.post(body=b"x", route=ROUTE_WEBHOOK_TEST, signed=False)
-        self.assertEqual(self.env["airdoo.webhook.event"].sudo().search_count([]), count + 2)
+        self.assertEqual(
+            self.env["airdoo.webhook.event"].sudo().search_count([]), count + 2
+        )
