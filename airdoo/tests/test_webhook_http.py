@@ -3,6 +3,7 @@ import hmac
 import json
 from datetime import datetime, timedelta, timezone
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -592,3 +593,70 @@ class TestWebhookTestRoute(WebhookCase):
         self.assertEqual(
             self.env["airdoo.webhook.event"].sudo().search_count([]), count + 2
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryLogRetention(WebhookCase):
+    def test_purge_keeps_the_retention_period(self):
+        Event = self.env["airdoo.webhook.event"].sudo()
+        old, recent = Event.create(
+            [
+                {"route": ROUTE_WEBHOOK_UPDATE, "http_status": 200},
+                {"route": ROUTE_WEBHOOK_UPDATE, "http_status": 401},
+            ]
+        )
+        receipt = (
+            self.env["airdoo.webhook.receipt"]
+            .sudo()
+            .create({"route": ROUTE_WEBHOOK_UPDATE, "key": "sig:old"})
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE airdoo_webhook_event SET create_date = now() - interval '91 days' "
+            "WHERE id = %s",
+            (old.id,),
+        )
+        self.env.cr.execute(
+            "UPDATE airdoo_webhook_receipt "
+            "SET create_date = now() - interval '91 days' WHERE id = %s",
+            (receipt.id,),
+        )
+        self.env.invalidate_all()
+        self.env.ref(
+            "airdoo.ir_cron_airdoo_webhook_event_purge"
+        ).method_direct_trigger()
+        self.assertFalse(old.exists())
+        self.assertTrue(recent.exists())
+        self.assertFalse(receipt.exists())
+
+    def test_retention_setting(self):
+        self.params.set_param("airdoo.webhook_log_retention_days", 200)
+        Event = self.env["airdoo.webhook.event"].sudo()
+        event = Event.create({"route": ROUTE_WEBHOOK_UPDATE, "http_status": 200})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE airdoo_webhook_event SET create_date = now() - interval '150 days' "
+            "WHERE id = %s",
+            (event.id,),
+        )
+        Event._cron_purge()
+        self.assertTrue(event.exists())
+
+    def test_only_managers_read_the_log(self):
+        user = self.env["res.users"].create(
+            {
+                "name": "AirDoo User",
+                "login": "log_reader",
+                "group_ids": [(6, 0, [self.env.ref("airdoo.group_airdoo_user").id])],
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.env["airdoo.webhook.event"].with_user(user).search([])
+        manager = self.env["res.users"].create(
+            {
+                "name": "AirDoo Manager",
+                "login": "log_manager",
+                "group_ids": [(6, 0, [self.env.ref("airdoo.group_airdoo_manager").id])],
+            }
+        )
+        self.env["airdoo.webhook.event"].with_user(manager).search([])
