@@ -31,12 +31,6 @@ SYNC_STATUSES = [
 ]
 
 
-# Seconds to connect and between two reads of a download. One number, not a
-# (connect, read) pair: simpler to reason about, and what Odoo's test harness
-# expects when it checks outgoing requests.
-FETCH_TIMEOUT = 20
-
-
 class AirdooCalendarFeed(models.Model):
     """A channel's iCal feed of one accommodation, imported as bookings.
 
@@ -246,7 +240,6 @@ class AirdooCalendarFeed(models.Model):
                 self.url,
                 etag=self.http_etag,
                 last_modified=self.http_last_modified,
-                timeout=FETCH_TIMEOUT,
             )
         except http_client.FetchError as error:
             return self._record_failure("error", error.message)
