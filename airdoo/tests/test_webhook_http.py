@@ -2,6 +2,7 @@ import hashlib
 import hmac
 import json
 from datetime import datetime, timedelta, timezone
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
@@ -660,3 +661,23 @@ class TestDeliveryLogRetention(WebhookCase):
             }
         )
         self.env["airdoo.webhook.event"].with_user(manager).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookUnexpectedError(WebhookCase):
+    def test_a_bug_answers_a_generic_500_and_leaves_nothing_behind(self):
+        service = type(self.env["airdoo.webhook.service"])
+
+        def half_done_then_broken(model, update):
+            booking = model.env["airdoo.booking"].browse(update.booking_id)
+            booking.write({"notes": "half-written"})
+            booking.flush_recordset()
+            raise RuntimeError("database password is hunter2")
+
+        before = self.snapshot()
+        with patch.object(service, "_apply_booking_update", half_done_then_broken):
+            with mute_logger(CONTROLLER_LOGGER):
+                response = self.post(self.update(new_data={"notes": "x"}))
+        error = self.assertError(response, 500, "internal_error")
+        self.assertNotIn("hunter2", json.dumps(error))
+        self.assertEqual(self.snapshot(), before)
