@@ -365,14 +365,11 @@ class AirdooCalendarFeed(models.Model):
         )
         if vanished:
             vanished.write({"state": "cancelled"})
-            for booking in vanished:
-                booking.message_post(
-                    body=_(
-                        "Cancelled: the event left the %(feed)s calendar.",
-                        feed=self.display_name,
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
+            note = _(
+                "Cancelled: the event left the %(feed)s calendar.",
+                feed=self.display_name,
+            )
+            vanished._message_log_batch(dict.fromkeys(vanished.ids, note))
 
         # Nights held by every other booking of the accommodation.
         others = Booking.search(

@@ -208,4 +208,6 @@ class AirdooWebhookService(models.AbstractModel):
         if reason:
             body += Markup("<p>Reason: %s</p>") % reason
         body += Markup("<ul>%s</ul>") % items
-        booking.message_post(body=body, subtype_xmlid="mail.mt_note")
+        # A log entry, not a post: nobody is notified, which keeps a
+        # delivery cheap; the note still shows in the booking's chatter.
+        booking._message_log(body=body)
