@@ -34,6 +34,7 @@ from ..lib.payload import (
     parse_calendar_sync,
     parse_json_object,
 )
+from ..models.params import positive_int_param
 
 _logger = logging.getLogger(__name__)
 
@@ -263,8 +264,8 @@ class AirdooWebhookController(http.Controller):
         after a serialization failure, they are read from there.
         """
         httprequest = request.httprequest
-        limit = self._get_int_param(
-            PARAM_WEBHOOK_MAX_PAYLOAD, DEFAULT_WEBHOOK_MAX_PAYLOAD
+        limit = positive_int_param(
+            request.env, PARAM_WEBHOOK_MAX_PAYLOAD, DEFAULT_WEBHOOK_MAX_PAYLOAD
         )
         too_large = WebhookError(
             413,
@@ -340,8 +341,10 @@ class AirdooWebhookController(http.Controller):
                 "The field 'timestamp' must be an ISO 8601 date and time, "
                 "e.g. 2026-03-15T15:00:00Z.",
             ) from None
-        tolerance = self._get_int_param(
-            PARAM_WEBHOOK_TIMESTAMP_TOLERANCE, DEFAULT_WEBHOOK_TIMESTAMP_TOLERANCE
+        tolerance = positive_int_param(
+            request.env,
+            PARAM_WEBHOOK_TIMESTAMP_TOLERANCE,
+            DEFAULT_WEBHOOK_TIMESTAMP_TOLERANCE,
         )
         if abs(skew) > tolerance:
             direction = "old" if skew > 0 else "in the future"
@@ -439,14 +442,6 @@ class AirdooWebhookController(http.Controller):
             su=False,
             context={"allowed_company_ids": user.company_ids.ids, "lang": "en_US"},
         )
-
-    def _get_int_param(self, key, default):
-        raw = request.env["ir.config_parameter"].sudo().get_param(key)
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            return default
-        return value if value > 0 else default
 
     def _json_response(self, status, body, headers):
         response = request.make_json_response(body, status=status)

@@ -5,8 +5,6 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..const import (
-    DEFAULT_CALENDAR_SYNC_INTERVAL,
-    PARAM_CALENDAR_SYNC_INTERVAL,
     ROUTE_ICAL_EXPORT,
 )
 from ..lib import ical
@@ -247,20 +245,6 @@ class AirdooAccommodation(models.Model):
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
-
-    @api.model
-    def _get_sync_interval(self):
-        """Minutes between two automatic syncs of a feed."""
-        raw = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(PARAM_CALENDAR_SYNC_INTERVAL)
-        )
-        try:
-            minutes = int(raw)
-        except (TypeError, ValueError):
-            return DEFAULT_CALENDAR_SYNC_INTERVAL
-        return minutes if minutes > 0 else DEFAULT_CALENDAR_SYNC_INTERVAL
 
     def _request_calendar_sync(self):
         """Queue a sync of the accommodation's feeds through the sync cron.

@@ -8,8 +8,13 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..const import ROUTE_ICAL_FEED_EXPORT
+from ..const import (
+    DEFAULT_CALENDAR_SYNC_INTERVAL,
+    PARAM_CALENDAR_SYNC_INTERVAL,
+    ROUTE_ICAL_FEED_EXPORT,
+)
 from ..lib import http_client, ical
+from .params import positive_int_param
 from .tokens import fill_missing_tokens, new_token
 
 _logger = logging.getLogger(__name__)
@@ -453,7 +458,9 @@ class AirdooCalendarFeed(models.Model):
         queued = Accommodation.search(
             [("calendar_sync_state", "in", ("queued", "syncing"))]
         )
-        interval = Accommodation._get_sync_interval()
+        interval = positive_int_param(
+            self.env, PARAM_CALENDAR_SYNC_INTERVAL, DEFAULT_CALENDAR_SYNC_INTERVAL
+        )
         due_before = (
             fields.Datetime.now() - timedelta(minutes=interval) + timedelta(seconds=60)
         )

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..const import DEFAULT_WEBHOOK_LOG_RETENTION_DAYS, PARAM_WEBHOOK_LOG_RETENTION_DAYS
+from .params import positive_int_param
 
 _logger = logging.getLogger(__name__)
 
@@ -68,17 +69,11 @@ class AirdooWebhookEvent(models.Model):
     @api.model
     def _cron_purge(self):
         """Delete deliveries and replay receipts past the retention period."""
-        raw = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(PARAM_WEBHOOK_LOG_RETENTION_DAYS)
+        days = positive_int_param(
+            self.env,
+            PARAM_WEBHOOK_LOG_RETENTION_DAYS,
+            DEFAULT_WEBHOOK_LOG_RETENTION_DAYS,
         )
-        try:
-            days = int(raw) if raw else DEFAULT_WEBHOOK_LOG_RETENTION_DAYS
-        except ValueError:
-            days = DEFAULT_WEBHOOK_LOG_RETENTION_DAYS
-        if days <= 0:
-            return 0
         limit = fields.Datetime.now() - timedelta(days=days)
         old_events = self.sudo().search([("create_date", "<", limit)])
         old_receipts = (

@@ -12,6 +12,7 @@ from ..const import (
     PARAM_WEBHOOK_SECRET_PREVIOUS_EXPIRY,
     WEBHOOK_SECRET_BYTES,
 )
+from .params import positive_int_param
 
 
 class AirdooWebhookSecret(models.AbstractModel):
@@ -30,17 +31,6 @@ class AirdooWebhookSecret(models.AbstractModel):
         return self.env["ir.config_parameter"].sudo()
 
     @api.model
-    def _get_grace_period(self):
-        raw = self._get_params().get_param(PARAM_WEBHOOK_SECRET_GRACE_HOURS)
-        try:
-            hours = int(raw) if raw not in (None, "", False) else None
-        except ValueError:
-            hours = None
-        if hours is None or hours < 0:
-            hours = DEFAULT_WEBHOOK_SECRET_GRACE_HOURS
-        return timedelta(hours=hours)
-
-    @api.model
     def _generate(self):
         """Create a new secret; the current one becomes the previous one.
 
@@ -50,7 +40,12 @@ class AirdooWebhookSecret(models.AbstractModel):
         current = params.get_param(PARAM_WEBHOOK_SECRET)
         new_secret = secrets.token_urlsafe(WEBHOOK_SECRET_BYTES)
         if current:
-            expiry = fields.Datetime.now() + self._get_grace_period()
+            hours = positive_int_param(
+                self.env,
+                PARAM_WEBHOOK_SECRET_GRACE_HOURS,
+                DEFAULT_WEBHOOK_SECRET_GRACE_HOURS,
+            )
+            expiry = fields.Datetime.now() + timedelta(hours=hours)
             params.set_param(PARAM_WEBHOOK_SECRET_PREVIOUS, current)
             params.set_param(
                 PARAM_WEBHOOK_SECRET_PREVIOUS_EXPIRY, fields.Datetime.to_string(expiry)
